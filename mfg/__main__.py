@@ -1,0 +1,5 @@
+"""``python -m mfg`` runs the CLI."""
+
+from mfg.cli import main
+
+main()

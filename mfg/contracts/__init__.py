@@ -1,0 +1,1 @@
+"""Data contracts: lake table schemas (``tables``) and Avro wire schemas (``*.avsc``)."""

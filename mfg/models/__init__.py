@@ -1,0 +1,1 @@
+"""Model families: predictive maintenance, anomaly, quality, forecasting, vision."""
