@@ -134,6 +134,37 @@ class Settings(BaseSettings):
     schema_registry_dir: Path = Field(
         Path("var/schemas"), description="File-backed schema registry for the embedded setup."
     )
+    stream_topic_prefix: str = Field(
+        "", description="Prefix for every topic and consumer group (isolates runs on one broker)."
+    )
+    stream_sensor_batch_max: int = Field(
+        250, ge=1, description="Most readings of one machine in one equipment-sensors record (edge batch)."
+    )
+    stream_sensor_batch_wait_ms: int = Field(
+        200, ge=1, description="Longest wall-clock wait before an edge batch is sent, whatever its size."
+    )
+    stream_producer_linger_ms: int = Field(10, ge=0, description="Producer linger.ms (client-side batching).")
+    stream_sink_flush_rows: int = Field(
+        200_000, ge=1, description="Lake sink writes its buffered rows once this many are waiting."
+    )
+    stream_sink_flush_s: float = Field(
+        2.0, gt=0, description="Lake sink writes its buffered rows at least this often (seconds)."
+    )
+    stream_max_future_s: float = Field(
+        300.0, ge=0, description="Readings whose event time is further ahead of the clock are invalid."
+    )
+    alert_zscore: float = Field(
+        6.0, gt=0, description="Streaming anomaly alert when a reading's EWMA z-score exceeds this."
+    )
+    alert_ewma_alpha: float = Field(
+        0.05, gt=0, lt=1, description="Smoothing factor of the per-equipment EWMA mean and variance."
+    )
+    alert_warmup_readings: int = Field(
+        30, ge=1, description="Readings per machine before its anomaly score may raise alerts."
+    )
+    alert_cooldown_s: float = Field(
+        900.0, ge=0, description="Event-time seconds before the same machine/rule/sensor alerts again."
+    )
 
     # --- batch ---------------------------------------------------------------------------------
     spark_master: str = Field(
@@ -145,6 +176,8 @@ class Settings(BaseSettings):
         "ghcr.io/manufacturing-copilot/spark:0.1.0", description="Container image for Spark on Kubernetes."
     )
     spark_k8s_namespace: str = Field("mfg", description="Namespace for Spark driver and executors.")
+    spark_executor_instances: int = Field(2, ge=1, description="Spark executors on Kubernetes.")
+    spark_executor_memory: str = Field("4g", description="Memory per Spark executor on Kubernetes.")
 
     # --- warehouse and dbt ---------------------------------------------------------------------
     warehouse_engine: WarehouseEngine = Field(WarehouseEngine.duckdb, description="duckdb or bigquery.")
@@ -155,6 +188,12 @@ class Settings(BaseSettings):
     gcs_bucket: str | None = Field(None, description="GCS bucket for the lake, artifacts and staging.")
     dbt_project_dir: Path = Field(Path("dbt"), description="The dbt project folder.")
     dbt_target: str = Field("duckdb", description="dbt target in dbt/profiles.yml: duckdb or bigquery.")
+    warehouse_gcs_prefix: str = Field(
+        "warehouse/staging", description="Folder in MFG_GCS_BUCKET where BigQuery load jobs read the staged parquet."
+    )
+    dq_min_pass_rate: float = Field(
+        0.99, ge=0, le=1, description="Share of rows and dbt tests that must pass for `mfg warehouse dq` to succeed."
+    )
 
     # --- features ------------------------------------------------------------------------------
     feast_env: FeastEnv = Field(

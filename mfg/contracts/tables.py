@@ -134,9 +134,7 @@ DEFECT_IMAGES = pa.schema(
         pa.field("equipment_id", pa.string(), nullable=False),
         pa.field("batch_id", pa.string(), nullable=False),
         pa.field("event_time", TS, nullable=False),
-        pa.field(
-            "defect_type", pa.string(), nullable=False
-        ),  # none | scratch | crack | stain | pit | burn | warp
+        pa.field("defect_type", pa.string(), nullable=False),  # none | scratch | crack | stain | pit | burn | warp
         pa.field("path", pa.string(), nullable=False),  # relative to <out>/defect_images/
     ]
 )

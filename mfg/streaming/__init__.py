@@ -1,0 +1,1 @@
+"""Streaming: the embedded Kafka-protocol broker, producers, validating consumers, alerts, lake sink."""
