@@ -1,0 +1,1 @@
+"""Feast feature store access: apply the repo, materialize, training sets and online reads."""
