@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import shutil
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,10 @@ class DemoContext:
 #: (title, "module:function"), in loop order.
 STEPS: list[tuple[str, str]] = [
     ("simulate", "mfg.simulator.demo:demo_step"),
+    ("stream", "mfg.streaming.demo:demo_step"),
+    ("batch", "mfg.batch.demo:demo_step"),
+    ("warehouse", "mfg.warehouse.demo:demo_step"),
+    ("features+train", "mfg.models.demo:demo_step"),
 ]
 
 
@@ -46,6 +51,11 @@ def _print_summary(console: Console, title: str, summary: dict[str, Any], second
 
 
 def run_demo(settings: Settings, *, equipment: int, days: int, console: Console) -> dict[str, Any]:
+    if settings.lake_is_local and settings.lake_path.exists():
+        # The demo replays one simulated fleet: a lake left by an earlier run (other fleet, other
+        # sequence numbers) would mix with it, so the loop starts from an empty lake.
+        console.print(f"demo: clearing the local lake {settings.lake_path}")
+        shutil.rmtree(settings.lake_path)
     settings.ensure_dirs()
     ctx = DemoContext(equipment=equipment, days=days, console=console)
     started = time.perf_counter()
