@@ -41,6 +41,9 @@ unit: $(STAMP)
 bench: $(STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
+evaluate: $(STAMP)
+	$(PY) -m mfg.evaluation.report
+
 docs: $(STAMP)
 	$(PY) -m mfg.docs
 
