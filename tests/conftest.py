@@ -36,7 +36,5 @@ def datasets_dir() -> Path:
     """The real public datasets (SKAB, NAB); tests that need them skip, saying why, when absent."""
     path = Path(os.environ.get("MFG_DATASETS_DIR", REPO.parent / "shared" / "datasets"))
     if not (path / "skab").is_dir() or not (path / "nab").is_dir():
-        pytest.skip(
-            f"real datasets not found at {path} (set MFG_DATASETS_DIR to the folder with skab/ and nab/)"
-        )
+        pytest.skip(f"real datasets not found at {path} (set MFG_DATASETS_DIR to the folder with skab/ and nab/)")
     return path

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from mfg import lake
@@ -44,3 +45,15 @@ def test_same_stem_overwrites(tmp_path: Path) -> None:
 def test_missing_table_is_named(tmp_path: Path) -> None:
     with pytest.raises(lake.LakeError, match="sensor_readings"):
         lake.read_table(tmp_path, "sensor_readings")
+
+
+def test_write_file_atomic_options(tmp_path: Path) -> None:
+    t = _readings(50, datetime(2026, 1, 1, tzinfo=UTC))
+    path = lake.write_file_atomic(t, tmp_path / "x.parquet", use_dictionary=["equipment_id"], compression="snappy")
+    meta = pq.ParquetFile(path).metadata.row_group(0)
+    cols = {meta.column(i).path_in_schema: meta.column(i) for i in range(meta.num_columns)}
+    assert cols["equipment_id"].compression == "SNAPPY"
+    assert "RLE_DICTIONARY" in cols["equipment_id"].encodings
+    assert not any("DICTIONARY" in e for e in cols["temperature"].encodings)
+    assert pq.read_table(path).equals(t)
+    assert not list(tmp_path.glob(".*.tmp"))

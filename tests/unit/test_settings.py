@@ -45,7 +45,7 @@ def test_bad_value_names_variable_and_value(monkeypatch: pytest.MonkeyPatch) -> 
 
 def test_unknown_engine_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MFG_WAREHOUSE_ENGINE", "oracle")
-    with pytest.raises(ConfigError, match="MFG_WAREHOUSE_ENGINE.*oracle"):
+    with pytest.raises(ConfigError, match=r"MFG_WAREHOUSE_ENGINE.*oracle"):
         load_settings()
 
 
@@ -69,7 +69,9 @@ def test_placeholder_secret_refused_outside_development(monkeypatch: pytest.Monk
 
 def test_yaml_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     profile = tmp_path / "gcp.yaml"
-    profile.write_text("warehouse_engine: bigquery\ngcp_project: plant-analytics\nspark_master: k8s://https://k8s:443\n")
+    profile.write_text(
+        "warehouse_engine: bigquery\ngcp_project: plant-analytics\nspark_master: k8s://https://k8s:443\n"
+    )
     monkeypatch.setenv("MFG_PROFILE", str(profile))
     monkeypatch.setenv("MFG_SPARK_MASTER", "local[2]")  # env wins over the profile
     s = load_settings()
@@ -79,7 +81,7 @@ def test_yaml_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_missing_profile_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MFG_PROFILE", str(tmp_path / "nope.yaml"))
-    with pytest.raises(ConfigError, match="nope.yaml"):
+    with pytest.raises(ConfigError, match=r"nope\.yaml"):
         load_settings()
 
 
