@@ -86,9 +86,7 @@ class _YamlProfileSource(PydanticBaseSettingsSource):
 class Settings(BaseSettings):
     """Platform settings. Defaults are the embedded one-machine setup."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="MFG_", extra="forbid", validate_default=True, use_enum_values=False
-    )
+    model_config = SettingsConfigDict(env_prefix="MFG_", extra="forbid", validate_default=True, use_enum_values=False)
 
     # --- general -------------------------------------------------------------------------------
     environment: Environment = Field(
