@@ -195,7 +195,7 @@ class Settings(BaseSettings):
 
     # --- features ------------------------------------------------------------------------------
     feast_env: FeastEnv = Field(
-        FeastEnv.local, description="local (file offline, SQLite online) or gcp (BigQuery, Redis)."
+        FeastEnv.local, description="local (DuckDB offline, SQLite online) or gcp (BigQuery, Redis)."
     )
     feature_repo_dir: Path = Field(Path("feature_repo"), description="The Feast repo folder.")
     redis_url: str | None = Field(None, description="Redis connection string for the online store on gcp.")

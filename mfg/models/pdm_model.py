@@ -19,7 +19,37 @@ from mfg.models.pdm_explain import Factor, factors
 if TYPE_CHECKING:
     import pandas as pd
     import xgboost as xgb
-    from sklearn.isotonic import IsotonicRegression
+
+
+@dataclass
+class PlattCalibrator:
+    """Platt scaling: ``p = sigmoid(slope * logit(raw) + intercept)``, fitted on validation rows.
+
+    Strictly increasing (for a positive slope), so a threshold on the calibrated probability keeps
+    exactly the rows the same raw-score threshold keeps; no plateaus tie many rows at one value.
+    """
+
+    slope: float = 1.0
+    intercept: float = 0.0
+
+    @staticmethod
+    def _logit(raw: Any) -> Any:
+        import numpy as np
+
+        r = np.clip(np.asarray(raw, dtype=float), 1e-7, 1 - 1e-7)
+        return np.log(r / (1 - r))
+
+    def fit(self, raw: Any, y: Any) -> PlattCalibrator:
+        from sklearn.linear_model import LogisticRegression
+
+        lr = LogisticRegression(C=1e6).fit(self._logit(raw).reshape(-1, 1), y)
+        self.slope, self.intercept = float(lr.coef_[0, 0]), float(lr.intercept_[0])
+        return self
+
+    def predict(self, raw: Any) -> Any:
+        import numpy as np
+
+        return 1.0 / (1.0 + np.exp(-(self.slope * self._logit(raw) + self.intercept)))
 
 
 @dataclass
@@ -43,7 +73,7 @@ class PdmModel(PythonModel):
     def __init__(
         self,
         booster: xgb.Booster,
-        calibrator: IsotonicRegression,
+        calibrator: PlattCalibrator,
         threshold: float,
         feature_columns: list[str],
         baselines: pd.DataFrame,

@@ -1,14 +1,12 @@
 """Fitting the PdM booster: Ray Train's ``XGBoostTrainer`` (default) or plain xgboost in-process.
 
-:func:`cross_fit` is the whole fit: one booster per time-block fold for out-of-fold predictions
-(each fold's model skips the rows of the failure events its own rows announce), then the final
-booster on all training rows. The out-of-fold predictions are what calibration and the decision
-threshold are fitted on, so they see the same machines as the holdout, but never the same rows or
-failure events. Both engines run :func:`cross_fit` with the same parameters; the engine changes
-where training happens, not what is learnt. Ray starts locally with ``settings.ray_num_cpus`` CPUs
-unless ``settings.ray_address`` names a cluster (in Kubernetes the KubeRay ``RayJob`` in
-``k8s/ray/rayjob-pdm.yaml`` runs ``mfg train pdm`` with ``MFG_RAY_ADDRESS=auto``). The trainer
-reports once, at the end (each extra report costs 1.4-2 s).
+One booster is fitted on the training block of :mod:`mfg.models.pdm_data`; calibration, the
+decision threshold and the holdout score all use that same booster (:mod:`mfg.models.pdm`). Both
+engines fit it with the same parameters; the engine changes where training happens, not what is
+learnt. Ray starts locally with ``settings.ray_num_cpus`` CPUs unless ``settings.ray_address``
+names a cluster (in Kubernetes the KubeRay ``RayJob`` in ``k8s/ray/rayjob-pdm.yaml`` runs
+``mfg train pdm`` with ``MFG_RAY_ADDRESS=auto``). The trainer reports once, at the end (each extra
+report costs 1.4-2 s).
 """
 
 from __future__ import annotations
@@ -21,17 +19,12 @@ from typing import TYPE_CHECKING, Any, Literal
 from mfg.settings import Settings
 
 if TYPE_CHECKING:
-    import numpy as np
     import pandas as pd
     import xgboost as xgb
 
 Engine = Literal["ray", "local"]
 LABEL_COLUMN = "__label__"
-FOLD_COLUMN = "__fold__"
-EVENT_COLUMN = "__event__"
-META = (LABEL_COLUMN, FOLD_COLUMN, EVENT_COLUMN)
 MODEL_FILE = "model.ubj"
-OOF_FILE = "oof.npy"
 
 
 class PdmTrainingError(RuntimeError):
@@ -59,45 +52,21 @@ def booster_params(positives: int, negatives: int, seed: int) -> dict[str, Any]:
 
 
 def _booster(params: dict[str, Any], rows: pd.DataFrame, rounds: int) -> xgb.Booster:
+    """The booster fitted on ``rows`` (model inputs plus ``__label__``)."""
     import xgboost as xgb
 
-    dtrain = xgb.DMatrix(rows.drop(columns=list(META)), label=rows[LABEL_COLUMN])
+    dtrain = xgb.DMatrix(rows.drop(columns=[LABEL_COLUMN]), label=rows[LABEL_COLUMN])
     return xgb.train(params, dtrain, num_boost_round=rounds, verbose_eval=False)
 
 
-def cross_fit(params: dict[str, Any], frame: pd.DataFrame, rounds: int) -> tuple[xgb.Booster, np.ndarray]:
-    """Out-of-fold raw probabilities per row (in ``frame`` order) and the booster fitted on all rows.
-
-    ``frame`` holds the model inputs plus ``__label__``, ``__fold__`` and ``__event__``.
-    """
-    import numpy as np
-    import xgboost as xgb
-
-    oof = np.full(len(frame), np.nan)
-    for fold in sorted(frame[FOLD_COLUMN].unique()):
-        test = (frame[FOLD_COLUMN] == fold).to_numpy()
-        shared = set(frame.loc[test, EVENT_COLUMN]) - {""}
-        fit_rows = frame[~test & ~frame[EVENT_COLUMN].isin(shared).to_numpy()]
-        if fit_rows[LABEL_COLUMN].nunique() < 2:
-            raise PdmTrainingError(f"fold {fold}: its training rows hold a single class")
-        booster = _booster(params, fit_rows, rounds)
-        oof[test] = booster.predict(xgb.DMatrix(frame.loc[test].drop(columns=list(META))))
-    return _booster(params, frame, rounds), oof
-
-
 def _ray_train_loop(config: dict[str, Any]) -> None:
-    """Runs on the Ray Train worker: cross-fit, then report once with model and OOF as checkpoint."""
-    import numpy as np
+    """Runs on the Ray Train worker: fit, then report once with the model as checkpoint."""
     import ray.train
 
     frame = ray.train.get_dataset_shard("train").materialize().to_pandas()
-    order = frame.pop("__row__").to_numpy()
-    booster, oof = cross_fit(config["params"], frame, config["rounds"])
-    restored = np.empty_like(oof)
-    restored[order] = oof
+    booster = _booster(config["params"], frame, config["rounds"])
     with tempfile.TemporaryDirectory() as tmp:
         booster.save_model(os.path.join(tmp, MODEL_FILE))
-        np.save(os.path.join(tmp, OOF_FILE), restored)
         ray.train.report({"trees": booster.num_boosted_rounds()}, checkpoint=ray.train.Checkpoint.from_directory(tmp))
 
 
@@ -114,11 +83,8 @@ def _ensure_ray(settings: Settings) -> bool:
     return True
 
 
-def fit_with_ray(
-    settings: Settings, params: dict[str, Any], frame: pd.DataFrame, rounds: int
-) -> tuple[xgb.Booster, np.ndarray]:
-    """:func:`cross_fit` inside ``ray.train.xgboost.XGBoostTrainer`` (one worker)."""
-    import numpy as np
+def fit_with_ray(settings: Settings, params: dict[str, Any], frame: pd.DataFrame, rounds: int) -> xgb.Booster:
+    """The booster, fitted inside ``ray.train.xgboost.XGBoostTrainer`` (one worker)."""
     import ray
     import ray.data
     import ray.train
@@ -129,13 +95,12 @@ def fit_with_ray(
     try:
         storage = (settings.data_dir / "ray_results").resolve()
         storage.mkdir(parents=True, exist_ok=True)
-        rows = frame.reset_index(drop=True).assign(__row__=np.arange(len(frame)))
         trainer = XGBoostTrainer(
             _ray_train_loop,
             train_loop_config={"params": params, "rounds": rounds},
             scaling_config=ray.train.ScalingConfig(num_workers=1, resources_per_worker={"CPU": 1}),
             run_config=ray.train.RunConfig(storage_path=str(storage), name="pdm"),
-            datasets={"train": ray.data.from_pandas(rows)},
+            datasets={"train": ray.data.from_pandas(frame.reset_index(drop=True))},
         )
         result = trainer.fit()
         if result.checkpoint is None:
@@ -143,27 +108,19 @@ def fit_with_ray(
         with result.checkpoint.as_directory() as folder:
             booster = xgb.Booster()
             booster.load_model(str(Path(folder) / MODEL_FILE))
-            oof = np.load(Path(folder) / OOF_FILE)
-        return booster, oof
+        return booster
     finally:
         if started:
             ray.shutdown()
 
 
 def fit(
-    settings: Settings,
-    engine: Engine,
-    params: dict[str, Any],
-    x: pd.DataFrame,
-    y: pd.Series,
-    folds: pd.Series,
-    events: pd.Series,
-    rounds: int = 300,
-) -> tuple[xgb.Booster, np.ndarray]:
-    """Cross-fit with the chosen engine: (final booster, out-of-fold raw probabilities)."""
-    frame = x.assign(**{LABEL_COLUMN: y.to_numpy(), FOLD_COLUMN: folds.to_numpy(), EVENT_COLUMN: events.to_numpy()})
+    settings: Settings, engine: Engine, params: dict[str, Any], x: pd.DataFrame, y: pd.Series, rounds: int = 300
+) -> xgb.Booster:
+    """The booster fitted on (x, y) with the chosen engine."""
+    frame = x.assign(**{LABEL_COLUMN: y.to_numpy()})
     if engine == "ray":
         return fit_with_ray(settings, params, frame, rounds)
     if engine == "local":
-        return cross_fit(params, frame, rounds)
+        return _booster(params, frame, rounds)
     raise PdmTrainingError(f"engine={engine!r}: expected 'ray' or 'local'")

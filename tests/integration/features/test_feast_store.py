@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -63,3 +64,38 @@ def test_missing_repo_and_table_are_named(settings: Settings, tmp_path: Path) ->
         store.data_range(copy)
     with pytest.raises(store.FeatureStoreError, match="entity_df lacks"):
         retrieval.training_set(copy, pd.DataFrame({"equipment_id": ["x"]}))
+
+
+def test_training_set_equals_an_exact_as_of_join(feast_settings: Settings) -> None:
+    frame = tiny_features(machines=3, hours=48, seed=1)
+    write_features(frame, feast_settings.lake_path)
+    store.apply(feast_settings)
+    rng = np.random.default_rng(7)
+    first = frame["event_timestamp"].min()
+    # entity times from before the first row to 10 h past the last one (the views' TTL is 6 h)
+    minutes = rng.integers(-120, (48 + 10) * 60, size=200)
+    entity = pd.DataFrame(
+        {
+            "equipment_id": rng.choice(["EQ-000", "EQ-001", "EQ-002"], size=200),
+            "event_timestamp": first + pd.to_timedelta(minutes, unit="min") + pd.Timedelta(seconds=1),
+            "label": rng.integers(0, 2, size=200),
+        }
+    )
+    got = retrieval.training_set(feast_settings, entity)
+    expected = pd.merge_asof(
+        entity.sort_values("event_timestamp"),
+        frame.rename(columns={"event_timestamp": "feature_ts"}).sort_values("feature_ts"),
+        left_on="event_timestamp",
+        right_on="feature_ts",
+        by="equipment_id",
+        direction="backward",
+        tolerance=pd.Timedelta(hours=6),
+    )
+    expected = expected.sort_values(["equipment_id", "event_timestamp"]).reset_index(drop=True)
+    assert len(got) == len(entity)
+    assert expected["feature_ts"].isna().any() and expected["feature_ts"].notna().any()  # both cases occur
+    for col in ("vibration_rms_mean_24h", "hours_since_maintenance", "pressure_slope_6h", "equipment_type"):
+        missing = got[col].isna().to_numpy()
+        assert (missing == expected[col].isna().to_numpy()).all(), col
+        assert (got[col].to_numpy()[~missing] == expected[col].to_numpy()[~missing]).all(), col
+    assert (got["label"].to_numpy() == expected["label"].to_numpy()).all()
