@@ -27,11 +27,24 @@ def table_dir(root: str | Path, table: str) -> Path:
     return Path(root) / table
 
 
-def write_file_atomic(table: pa.Table, path: Path) -> Path:
-    """Write one parquet file durably: temp file, fsync, rename."""
+def write_file_atomic(
+    table: pa.Table,
+    path: Path,
+    *,
+    use_dictionary: bool | Sequence[str] = True,
+    compression: str = "zstd",
+    compression_level: int | None = None,
+) -> Path:
+    """Write one parquet file durably: temp file, fsync, rename.
+
+    ``use_dictionary`` and ``compression``/``compression_level`` go to :func:`pyarrow.parquet.write_table`;
+    a list of column names dictionary-encodes only those (noisy float columns gain nothing from a
+    dictionary and cost most of the write time).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    pq.write_table(table, tmp, compression="zstd")
+    dictionary = use_dictionary if isinstance(use_dictionary, bool) else list(use_dictionary)
+    pq.write_table(table, tmp, compression=compression, compression_level=compression_level, use_dictionary=dictionary)
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, path)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,9 +27,17 @@ from mfg.streaming.alerts import AlertEngine
 from mfg.streaming.analytics import TABLE as AGG_TABLE
 from mfg.streaming.analytics import MinuteAggregator
 from mfg.streaming.codec import SensorCodec, encode_batch
-from mfg.streaming.kafka import make_consumer, make_producer
+from mfg.streaming.kafka import make_consumer, make_producer, topic_id
+from mfg.streaming.polldecode import DECODE_ERRORS, Decoded, decode_and_validate
+from mfg.streaming.records import SensorBatch
 from mfg.streaming.sink import LakeSink
-from mfg.streaming.validation import Rejection, validate_quality, validate_sensor_batch, validate_status
+from mfg.streaming.validation import (
+    Rejection,
+    SensorVerdict,
+    validate_quality,
+    validate_sensor_batch,
+    validate_status,
+)
 
 
 @dataclass
@@ -91,24 +99,13 @@ class StreamConsumer:
         self._topic_ids: dict[str, str | None] = {}
         self.consumer: Any = None
         self.producer: Any = None
+        self._writer: ThreadPoolExecutor | None = None  # lake writes (pyarrow releases the GIL)
+        self._inflight: tuple[Future[Any], dict[tuple[str, int], int]] | None = None
 
     # --- group membership ---------------------------------------------------------------------
     def _topic_id(self, name: str) -> str | None:
         if name not in self._topic_ids:
-            from confluent_kafka import KafkaException, TopicCollection
-            from confluent_kafka.admin import AdminClient
-
-            from mfg.streaming.kafka import client_config
-
-            admin = AdminClient(client_config(self.settings))
-            self._topic_ids[name] = None
-            for _ in range(3):  # a busy broker may answer late; without an id the sink still dedups
-                try:
-                    fut = admin.describe_topics(TopicCollection([name]))[name]
-                    self._topic_ids[name] = str(fut.result(10).topic_id)
-                    break
-                except (KafkaException, FutureTimeout):
-                    continue
+            self._topic_ids[name] = topic_id(self.settings, name)
         return self._topic_ids[name]
 
     def _on_assign(self, consumer: Any, partitions: list[Any]) -> None:
@@ -148,24 +145,38 @@ class StreamConsumer:
             except BufferError:
                 self.producer.poll(0.05)
 
-    def _handle(self, msg: Any, now_ms: int) -> None:
+    def _prepare(self, msgs: list[Any], now_ms: int) -> dict[int, tuple[Decoded, SensorVerdict | None]]:
+        """Decode and validate the poll's sensor messages together: {index in msgs: (batch or error, verdict)}."""
+        idx = [k for k, m in enumerate(msgs) if not m.error() and T.base_of(self.settings, m.topic()) == T.SENSORS]
+        skew = int(self.settings.stream_max_future_s * 1000)
+        done = decode_and_validate(self.codec, [msgs[k].value() for k in idx], now_ms, skew)
+        return dict(zip(idx, done, strict=True))
+
+    def _handle(self, msg: Any, now_ms: int, pre: tuple[Decoded, SensorVerdict | None] | None = None) -> None:
         base = T.base_of(self.settings, msg.topic())
         table = T.TABLES[base]
         part, off = msg.partition(), msg.offset()
         skew = int(self.settings.stream_max_future_s * 1000)
+        verdict: SensorVerdict | None = None
+        rec: dict[str, Any] = {}
         try:
-            if base == T.SENSORS:
-                batch, rec = self.codec.decode(msg.value()), {}
+            if pre is not None:
+                if not isinstance(pre[0], SensorBatch):
+                    raise pre[0]
+                batch, verdict = pre[0], pre[1]
+            elif base == T.SENSORS:
+                batch = self.codec.decode(msg.value())
             else:
                 batch, rec = None, self.serde.decode(T.SCHEMAS[base], msg.value())
-        except (WireFormatError, ValueError, KeyError, TypeError) as exc:
+        except DECODE_ERRORS as exc:
             reason = "decode_error" if isinstance(exc, WireFormatError) else "malformed_record"
             self._dlq(msg, Rejection([reason], str(exc)), msg.value())
             if self.sink is not None:
                 self.sink.skip(table, part, off)
             return
         if batch is not None:
-            verdict = validate_sensor_batch(batch, now_ms, skew)
+            if verdict is None:
+                verdict = validate_sensor_batch(batch, now_ms, skew)
             if verdict.rejection is not None:
                 rejected = verdict.rejected
                 self.stats.dlq_readings += len(rejected) if rejected is not None else 0
@@ -200,9 +211,13 @@ class StreamConsumer:
 
     # --- durability ---------------------------------------------------------------------------
     def commit(self, *, force: bool = False, final: bool = False) -> None:
-        """Flush lake files and produced records, then commit offsets (when due or forced)."""
-        from confluent_kafka import KafkaException, TopicPartition
+        """Flush lake files and produced records, then commit offsets (when due or forced).
 
+        A flush that is due under load writes in the background thread while consuming goes on; its
+        offsets are committed once its files and state are durable (:meth:`_settle`). A forced flush
+        (topics drained, revocation, the end) waits.
+        """
+        self._settle(wait=False)
         due = (
             self.sink.due()
             if self.sink is not None
@@ -211,20 +226,38 @@ class StreamConsumer:
         if not (force or due):
             return
         self.producer.flush()
+        self._settle(wait=True)  # one lake write at a time, committed in order
         offsets: dict[tuple[str, int], int] = dict(self._processed)
+        self._processed.clear()
         if self.sink is not None:
-            for (table, part), nxt in self.sink.flush().items():
-                base = next(b for b, t in T.TABLES.items() if t == table)
-                offsets[(T.topic(self.settings, base), part)] = nxt
-            self.stats.lake_rows = dict(self.sink.rows_written)
-            self.stats.duplicates_dropped = self.sink.duplicates
+            self._inflight = (self.sink.start_flush(None if force else self._writer), offsets)
         if self.agg is not None:
             aggregates = self.agg.flush(final=final)
             if aggregates.num_rows:
                 write_partitioned(aggregates, self.settings.lake_path, AGG_TABLE, by_hour=True)
                 self.stats.aggregate_rows += aggregates.num_rows
-        self._processed.clear()
         self._last_commit = time.monotonic()
+        if self.sink is None:
+            self._commit_offsets(offsets)
+        elif force:
+            self._settle(wait=True)
+
+    def _settle(self, *, wait: bool) -> None:
+        """Commit the offsets of the lake write in flight once it is durable (or wait for it)."""
+        if self._inflight is None or self.sink is None or not (wait or self._inflight[0].done()):
+            return
+        job, offsets = self._inflight
+        self._inflight = None
+        for (table, part), nxt in self.sink.finish(job).items():
+            base = next(b for b, t in T.TABLES.items() if t == table)
+            offsets[(T.topic(self.settings, base), part)] = nxt
+        self.stats.lake_rows = dict(self.sink.rows_written)
+        self.stats.duplicates_dropped = self.sink.duplicates
+        self._commit_offsets(offsets)
+
+    def _commit_offsets(self, offsets: dict[tuple[str, int], int]) -> None:
+        from confluent_kafka import KafkaException, TopicPartition
+
         if offsets:
             tps = [TopicPartition(t, p, o) for (t, p), o in offsets.items()]
             try:
@@ -235,7 +268,8 @@ class StreamConsumer:
         self._write_stats(force=True)
 
     def _has_pending(self) -> bool:
-        return bool(self._processed) or (self.sink is not None and bool(self.sink.pending))
+        sink_pending = self.sink is not None and bool(self.sink.pending)
+        return bool(self._processed) or self._inflight is not None or sink_pending
 
     def _write_stats(self, *, force: bool = False) -> None:
         if self.stats_path is None or (not force and time.monotonic() - self._last_stats < 0.5):
@@ -269,6 +303,7 @@ class StreamConsumer:
         self.consumer = make_consumer(self.settings, T.group_id(self.settings, self.roles))
         self.producer = make_producer(self.settings, **{"linger.ms": 5})
         self.consumer.subscribe(self.inputs, on_assign=self._on_assign, on_revoke=self._on_revoke)
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="lake-writer")
         started = time.monotonic()
         try:
             while not (should_stop and should_stop()):
@@ -276,11 +311,12 @@ class StreamConsumer:
                     break
                 msgs = self.consumer.consume(num_messages=2000, timeout=0.1)
                 now_ms = int(time.time() * 1000)
-                for msg in msgs:
+                prepared = self._prepare(msgs, now_ms)
+                for k, msg in enumerate(msgs):
                     if msg.error():
                         continue
                     self.stats.messages += 1
-                    self._handle(msg, now_ms)
+                    self._handle(msg, now_ms, prepared.get(k))
                     self._processed[(msg.topic(), msg.partition())] = msg.offset() + 1
                 self.producer.poll(0)
                 # under load, flush by size/age; once the topics are drained, flush at once (low latency)
@@ -290,5 +326,6 @@ class StreamConsumer:
                     break
             self.commit(force=True, final=True)
         finally:
+            self._writer.shutdown(wait=True)
             self.consumer.close()
         return self.stats

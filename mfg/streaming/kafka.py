@@ -66,6 +66,7 @@ def make_consumer(settings: Settings, group: str, **overrides: Any) -> Any:
         "max.poll.interval.ms": 60000,
         "fetch.max.bytes": 52_428_800,
         "max.partition.fetch.bytes": 10_485_760,
+        "fetch.wait.max.ms": 50,
     }
     return Consumer(conf | overrides)
 
@@ -95,3 +96,18 @@ def ensure_topics(settings: Settings, names: list[str], *, timeout_s: float = 15
                 continue
             raise StreamingError(f"creating topic {name}: {exc}") from None
     return missing
+
+
+def topic_id(settings: Settings, name: str, *, tries: int = 3) -> str | None:
+    """The topic's id (changes when a topic is recreated); None if the broker does not answer."""
+    from confluent_kafka import KafkaException, TopicCollection
+    from confluent_kafka.admin import AdminClient
+
+    admin = AdminClient(client_config(settings))
+    for _ in range(tries):  # a busy broker may answer late; without an id the sink still dedups
+        try:
+            fut = admin.describe_topics(TopicCollection([name]))[name]
+            return str(fut.result(10).topic_id)
+        except (KafkaException, FutureTimeout):
+            continue
+    return None

@@ -32,6 +32,7 @@ class ReplayResult:
     records: dict[str, int] = field(default_factory=dict)  # base topic -> records sent
     readings: int = 0  # sensor readings (lake rows of sensor_readings)
     seconds: float = 0.0
+    started: float = 0.0  # time.perf_counter() when sending began (after the source was read)
 
 
 def produce(producer: Any, topic: str, value: bytes, key: bytes) -> None:
@@ -98,7 +99,7 @@ def replay(
         batch_max = max(1, min(batch_max, int(per_machine)))
     serde = AvroSerde(registry_from_settings(settings))
     result = ReplayResult()
-    started = time.perf_counter()
+    started = result.started = time.perf_counter()
     for base, item in _merged(sensors, others, types, batch_max):
         name = T.topic(settings, base)
         if isinstance(item, SensorBatch):

@@ -17,6 +17,8 @@ import pyarrow.compute as pc
 
 from mfg.contracts.tables import SENSOR_FIELDS, SENSOR_READINGS
 
+HOUR_MS = 3_600_000
+
 
 @dataclass
 class SensorBatch:
@@ -71,40 +73,67 @@ def batch_from_record(rec: dict[str, Any]) -> SensorBatch:
     return SensorBatch(rec["equipment_id"], rec["plant_id"], rec.get("equipment_type", "unknown"), times, seq, values)
 
 
-def batches_to_table(batches: list[SensorBatch]) -> pa.Table:
-    """Lake rows (SENSOR_READINGS) of the batches; NaN becomes null."""
+def batches_to_table(batches: list[SensorBatch], *, hour_order: bool = False) -> pa.Table:
+    """Lake rows (SENSOR_READINGS) of the batches; NaN becomes null.
+
+    ``hour_order`` sorts the rows by event-time hour, stably (arrival order within an hour), so a
+    writer can cut the table into hour partitions with zero-copy slices.
+    """
     lengths = np.array([len(b) for b in batches])
-    owner = pa.array(np.repeat(np.arange(len(batches), dtype=np.int32), lengths))
+    owner = np.repeat(np.arange(len(batches), dtype=np.int32), lengths)
+    times = np.concatenate([b.event_time for b in batches])
+    seq = np.concatenate([b.sequence for b in batches])
+    values = np.concatenate([b.values.T for b in batches], axis=1)  # (fields, rows): contiguous columns
+    if hour_order:
+        hours = times // HOUR_MS
+        if (hours[1:] < hours[:-1]).any():
+            order = np.argsort(hours, kind="stable")
+            owner, times, seq, values = owner[order], times[order], seq[order], values[:, order]
 
     def repeated(names: list[str]) -> pa.Array:
-        return pa.DictionaryArray.from_arrays(owner, pa.array(names, pa.string())).cast(pa.string())
+        return pa.DictionaryArray.from_arrays(pa.array(owner), pa.array(names, pa.string())).cast(pa.string())
 
-    values = np.concatenate([b.values for b in batches])
     cols: dict[str, pa.Array] = {
-        "event_time": pa.array(np.concatenate([b.event_time for b in batches]), pa.int64()).cast(
-            SENSOR_READINGS.field("event_time").type
-        ),
+        "event_time": pa.array(times, pa.int64()).cast(SENSOR_READINGS.field("event_time").type),
         "equipment_id": repeated([b.equipment_id for b in batches]),
         "plant_id": repeated([b.plant_id for b in batches]),
-        "sequence": pa.array(np.concatenate([b.sequence for b in batches]), pa.int64()),
+        "sequence": pa.array(seq, pa.int64()),
     }
     for i, name in enumerate(SENSOR_FIELDS):
-        col = np.ascontiguousarray(values[:, i])
-        cols[name] = pa.array(col, pa.float64(), mask=np.isnan(col))
+        col = values[i]
+        missing = np.isnan(col)
+        cols[name] = pa.array(col, pa.float64(), mask=missing if missing.any() else None)
     return pa.table(cols, schema=SENSOR_READINGS)
 
 
+def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
+    """(per-row rank of the value among the sorted distinct values, the sorted distinct values)."""
+    enc = pc.dictionary_encode(column.combine_chunks())
+    names = enc.dictionary.to_pylist()
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[np.argsort(np.array(names, dtype=object), kind="stable")] = np.arange(len(names))
+    codes = enc.indices.to_numpy(zero_copy_only=False)
+    return rank[codes], sorted(names)
+
+
 def sensor_chunks(table: pa.Table, types: dict[str, str], max_readings: int) -> Iterator[SensorBatch]:
-    """Cut a readings table into per-machine batches of <= max_readings, in send order."""
+    """Cut a readings table into per-machine batches of <= max_readings, in send order.
+
+    Strings become integer ranks once (no Python object per row); values are stored column-major
+    (each batch's sensor columns are contiguous, which is what the encoder writes).
+    """
     if table.num_rows == 0:
         return
-    order = pc.sort_indices(table, [("equipment_id", "ascending"), ("event_time", "ascending")])
-    t = table.take(order)
-    eq = t.column("equipment_id").to_numpy(zero_copy_only=False)
-    plant = t.column("plant_id").to_numpy(zero_copy_only=False)
-    times = t.column("event_time").cast(pa.int64()).to_numpy()
-    seq = t.column("sequence").to_numpy()
-    values = np.column_stack([t.column(f).to_numpy(zero_copy_only=False).astype(np.float64) for f in SENSOR_FIELDS])
+    eq, eq_names = _codes(table.column("equipment_id"))
+    plant, plant_names = _codes(table.column("plant_id"))
+    times = table.column("event_time").cast(pa.int64()).to_numpy()
+    order = np.lexsort((times, eq))  # by equipment, then event time; stable
+    eq, plant, times = eq[order], plant[order], times[order]
+    seq = table.column("sequence").to_numpy()[order]
+    values = np.empty((len(SENSOR_FIELDS), len(order)), dtype=np.float64)
+    for i, f in enumerate(SENSOR_FIELDS):
+        values[i] = table.column(f).to_numpy(zero_copy_only=False)[order]
+    values = values.T  # (n, fields), column-major
     n = len(eq)
     new_group = np.ones(n, dtype=bool)
     new_group[1:] = eq[1:] != eq[:-1]
@@ -114,9 +143,8 @@ def sensor_chunks(table: pa.Table, types: dict[str, str], max_readings: int) -> 
     ends = np.append(starts[1:], n)
     for k in np.argsort(times[ends - 1], kind="stable"):
         s, e = int(starts[k]), int(ends[k])
-        yield SensorBatch(
-            str(eq[s]), str(plant[s]), types.get(str(eq[s]), "unknown"), times[s:e], seq[s:e], values[s:e]
-        )
+        name = eq_names[eq[s]]
+        yield SensorBatch(name, plant_names[plant[s]], types.get(name, "unknown"), times[s:e], seq[s:e], values[s:e])
 
 
 def row_records(table: pa.Table) -> list[dict[str, Any]]:

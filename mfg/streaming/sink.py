@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import time
-import uuid
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,42 +24,37 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from mfg.contracts.tables import TABLES
-from mfg.lake import table_dir
-from mfg.streaming.records import SensorBatch, batches_to_table
-
-HOUR_MS = 3_600_000
+from mfg.lake import table_dir, write_file_atomic
+from mfg.streaming.records import HOUR_MS, SensorBatch, batches_to_table
 
 
 def write_hours(rows: pa.Table, root: Path, table: str, stem: str) -> list[Path]:
     """Write ``rows`` as ``<table>/date=YYYY-MM-DD/hour=HH/<stem>.parquet`` (integer hour buckets)."""
     ms = rows.column("event_time").cast(pa.int64()).to_numpy()
     hours = ms // HOUR_MS
-    order = np.argsort(hours, kind="stable")
-    sorted_hours = hours[order]
-    cuts = np.flatnonzero(np.diff(sorted_hours)) + 1
+    in_order = not (hours[1:] < hours[:-1]).any()  # rows from batches_to_table(hour_order=True)
+    order = np.arange(len(hours)) if in_order else np.argsort(hours, kind="stable")
+    cuts = np.flatnonzero(np.diff(hours[order])) + 1
+    # dictionary encoding on the string columns only: on noisy float columns it cost 60 % of the write
+    strings = [f.name for f in rows.schema if pa.types.is_string(f.type)]
     written = []
     for idx in np.split(order, cuts):
         hour = datetime.fromtimestamp(int(hours[idx[0]]) * HOUR_MS / 1000, tz=UTC)
-        part = rows if len(idx) == rows.num_rows else rows.take(pa.array(idx))
+        if len(idx) == rows.num_rows:
+            part = rows
+        elif in_order:
+            part = rows.slice(int(idx[0]), len(idx))
+        else:
+            part = rows.take(pa.array(idx))
         sub = f"date={hour:%Y-%m-%d}/hour={hour:%H}/{stem}.parquet"
-        written.append(_write_atomic(part, table_dir(root, table) / sub))
+        written.append(write_file_atomic(part, table_dir(root, table) / sub, use_dictionary=strings))
     return written
 
 
-def _write_atomic(table: pa.Table, path: Path) -> Path:
-    """:func:`mfg.lake.write_file_atomic` (temp file, fsync, rename) with dictionary encoding on the
-    string columns only: dictionary-encoding noisy float columns cost 60 % of the write time."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    strings = [f.name for f in table.schema if pa.types.is_string(f.type)]
-    pq.write_table(table, tmp, compression="zstd", use_dictionary=strings)
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    return path
+#: ({(table, partition): next offset to commit}, {table: rows written}) of one flush
+_Written = tuple[dict[tuple[str, int], int], dict[str, int]]
 
 
 @dataclass
@@ -195,26 +190,52 @@ class LakeSink:
 
     # --- writing ----------------------------------------------------------------------------
     def flush(self) -> dict[tuple[str, int], int]:
-        """Write everything buffered; returns {(table, partition): next offset to commit}."""
-        commits: dict[tuple[str, int], int] = {}
-        for (table, partition), p in self.pending.items():
-            rows = self._table(table, p)
-            if rows is not None and rows.num_rows:
-                stem = f"p{partition}-{p.first:012d}-{p.last:012d}-{self._tag(self.state[(table, partition)])}"
-                write_hours(rows, self.root, table, stem)
-                self.rows_written[table] = self.rows_written.get(table, 0) + rows.num_rows
-            st = self.state[(table, partition)]
+        """Write everything buffered now; returns {(table, partition): next offset to commit}."""
+        return self.finish(self.start_flush())
+
+    def start_flush(self, executor: Executor | None = None) -> Future[_Written]:
+        """Hand everything buffered to ``executor`` (None: write now) and start a new buffer.
+
+        The job writes the files, then the state files; :meth:`finish` waits for it and returns the
+        offsets to commit. The dedup marks are snapshotted here, so buffering can go on meanwhile.
+        """
+        items = []
+        for key, p in self.pending.items():
+            st = self.state[key]
             st.last_offset = p.last
-            self._save(table, partition, st)
-            commits[(table, partition)] = p.last + 1
-        self.pending.clear()
+            items.append((key, p, PartitionState(p.last, dict(st.hwm), st.topic_id)))
+        self.pending = {}
         self._buffered = 0
         self._since = time.monotonic()
+        if executor is not None:
+            return executor.submit(self._write, items)
+        done: Future[_Written] = Future()
+        done.set_result(self._write(items))
+        return done
+
+    def finish(self, job: Future[_Written]) -> dict[tuple[str, int], int]:
+        """Wait for a flush job (re-raising its error); returns {(table, partition): next offset}."""
+        commits, rows = job.result()
+        for table, n in rows.items():
+            self.rows_written[table] = self.rows_written.get(table, 0) + n
         return commits
+
+    def _write(self, items: list[tuple[tuple[str, int], _Pending, PartitionState]]) -> _Written:
+        commits: dict[tuple[str, int], int] = {}
+        written: dict[str, int] = {}
+        for (table, partition), p, snap in items:
+            rows = self._table(table, p)
+            if rows is not None and rows.num_rows:
+                stem = f"p{partition}-{p.first:012d}-{p.last:012d}-{self._tag(snap)}"
+                write_hours(rows, self.root, table, stem)
+                written[table] = written.get(table, 0) + rows.num_rows
+            self._save(table, partition, snap)
+            commits[(table, partition)] = p.last + 1
+        return commits, written
 
     def _table(self, table: str, p: _Pending) -> pa.Table | None:
         if table == "sensor_readings":
-            return batches_to_table(p.sensor) if p.sensor else None
+            return batches_to_table(p.sensor, hour_order=True) if p.sensor else None
         if not p.rows:
             return None
         rows = pa.Table.from_pylist(p.rows)

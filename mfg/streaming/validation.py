@@ -94,6 +94,30 @@ def validate_sensor_batch(batch: SensorBatch, now_ms: int, max_future_ms: int) -
     return SensorVerdict(valid, rejected, rejection, counts, bad)
 
 
+def validate_sensor_batches(batches: list[SensorBatch], now_ms: int, max_future_ms: int) -> list[SensorVerdict]:
+    """:func:`validate_sensor_batch` for many batches (one poll): the common all-valid case is checked
+    over the concatenated readings in a few array operations; the others are split one by one."""
+    if not batches:
+        return []
+    lengths = np.array([len(b) for b in batches])
+    t = np.concatenate([b.event_time for b in batches])
+    v = np.concatenate([b.values for b in batches])
+    bad = ((v < _LOW) | (v > _HIGH) | np.isinf(v)).any(axis=1)
+    bad |= (t > now_ms + max_future_ms) | (t < MIN_EVENT_MS)
+    bad |= np.concatenate([b.sequence for b in batches]) < 0
+    dirty = np.zeros(len(batches), dtype=bool)
+    nonempty = np.flatnonzero(lengths)
+    if len(nonempty):
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))[nonempty]
+        dirty[nonempty] = np.logical_or.reduceat(bad, starts)
+    return [
+        validate_sensor_batch(b, now_ms, max_future_ms)
+        if dirty[k] or not len(b) or _header_problems(vars(b), ("equipment_id", "plant_id"))
+        else SensorVerdict(b)
+        for k, b in enumerate(batches)
+    ]
+
+
 def validate_status(rec: dict[str, Any], now_ms: int, max_future_ms: int) -> Rejection | None:
     reasons = _header_problems(rec, ("equipment_id", "plant_id", "status"))
     details = []

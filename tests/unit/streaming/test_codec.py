@@ -71,3 +71,24 @@ def test_regular_batches_take_the_fixed_width_path_correctly(serde: AvroSerde, n
     np.testing.assert_array_equal(got.event_time, b.event_time)
     np.testing.assert_array_equal(got.sequence, b.sequence)
     np.testing.assert_array_equal(got.values, b.values)
+
+
+@pytest.mark.parametrize("width", range(1, 11))
+def test_same_width_longs_equal_fastavro(serde: AvroSerde, width: int) -> None:
+    """Every varint width (zig-zag value 0 .. 2**64-1), signs mixed, one width per batch."""
+    lo, hi = (0 if width == 1 else 1 << 7 * (width - 1)), min((1 << 7 * width) - 1, 2**64 - 1)
+    rng = np.random.default_rng(width)
+    z = np.concatenate(([lo, hi], rng.integers(lo, hi, 30, dtype=np.uint64, endpoint=True))).astype(np.uint64)
+    longs = ((z >> np.uint64(1)) ^ (np.uint64(0) - (z & np.uint64(1)))).view(np.int64)
+    b = batch(n=len(longs))
+    b.event_time, b.sequence = longs, longs[::-1].copy()
+    fast = encode_batch(serde, "equipment-sensors", b)
+    assert fast == serde.encode("equipment-sensors", "equipment_sensors", b.to_record())
+    np.testing.assert_array_equal(SensorCodec(serde).decode(fast).event_time, longs)
+
+
+def test_column_major_values_encode_the_same(serde: AvroSerde) -> None:
+    b = batch(n=40)
+    f = batch(n=40)
+    f.values = np.asfortranarray(b.values)
+    assert encode_batch(serde, "t", f) == encode_batch(serde, "t", b)

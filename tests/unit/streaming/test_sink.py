@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from mfg.lake import list_files, read_table
@@ -86,3 +89,23 @@ def test_recreated_topic_restarts_offsets_but_keeps_dedup(tmp_path: Path) -> Non
     t = read_table(tmp_path, "sensor_readings")
     assert sorted(t.column("sequence").to_pylist()) == list(range(12))
     assert len(list_files(tmp_path, "sensor_readings")) == 2  # the old file survived, names differ
+
+
+def test_background_flush_keeps_buffering_and_saves_the_marks_it_wrote(tmp_path: Path) -> None:
+    sink = _sink(tmp_path)
+    sink.load("sensor_readings", 0, "topicA")
+    sink.add_sensor(0, 1, batch(n=30))
+    gate = threading.Event()
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(gate.wait)  # hold the writer until the next batch is buffered
+        job = sink.start_flush(pool)
+        sink.add_sensor(0, 2, batch(n=20, start_seq=30, t0=batch(n=31).event_time[-1]))
+        sink.add_sensor(0, 3, batch(n=30))  # a replay of offset 1's readings: duplicates
+        gate.set()
+        assert sink.finish(job) == {("sensor_readings", 0): 2}
+    state = json.loads((tmp_path / "_stream_state/sensor_readings/p0.json").read_text())
+    assert state["last_offset"] == 1 and state["hwm"] == {"CNC-A-101": 29}  # not offset 2's marks
+    assert read_table(tmp_path, "sensor_readings").num_rows == 30 and sink.duplicates == 30
+    assert sink.flush() == {("sensor_readings", 0): 4}
+    assert read_table(tmp_path, "sensor_readings").num_rows == 50
+    assert sink.rows_written == {"sensor_readings": 50}
