@@ -79,21 +79,9 @@ def demo(
 
 def _register() -> None:
     for name, module, help_text in GROUPS:
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not module.startswith(exc.name):
-                raise
-            continue  # area not built yet
-        app.add_typer(mod.app, name=name, help=help_text)
+        app.add_typer(importlib.import_module(module).app, name=name, help=help_text)
     for module, func in COMMANDS:
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not module.startswith(exc.name):
-                raise
-            continue
-        app.command(func)(getattr(mod, func))
+        app.command(func)(getattr(importlib.import_module(module), func))
 
 
 def main() -> None:
