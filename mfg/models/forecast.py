@@ -1,9 +1,13 @@
-"""Forecasting one metric of one machine: Prophet and a small torch LSTM, chosen by backtest.
+"""Forecasting one metric of one machine: Prophet, a torch LSTM, a shift-calendar profile
+(:mod:`mfg.models.forecast_calendar`) and a persistence anchor, chosen by backtest.
 
-Both models forecast an hourly series ``horizon`` steps ahead from the history before an origin.
+Every model forecasts an hourly series ``horizon`` steps ahead from the history before an origin.
 :func:`backtest` runs a rolling-origin evaluation (refit at every origin; the LSTM is retrained every
-``lstm_refit`` origins and reused in between); :func:`choose_model` picks the model with the lower
-MAPE. Prediction intervals are conformal: the ``1 - alpha`` quantile of the absolute backtest errors
+``lstm_refit`` origins and reused in between); :func:`choose_model` picks the model with the lowest
+MAPE, except that a fitted model (Prophet, LSTM, calendar) must beat the ``persistence`` anchor (the last hour
+repeated) by at least ``min_gain`` (relative) on the selection origins, else persistence is kept: a
+small edge on a few validation days is not evidence that a fitted model generalises.
+Prediction intervals are conformal: the ``1 - alpha`` quantile of the absolute backtest errors
 at each step ahead, made non-decreasing with the step, so intervals widen with the horizon.
 :func:`threshold_crossing` says when a forecast first crosses a limit.
 """
@@ -17,10 +21,12 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from mfg.models.forecast_calendar import calendar_forecast
 from mfg.settings import Settings
 
-ModelName = Literal["prophet", "lstm"]
-MODELS: tuple[ModelName, ...] = ("prophet", "lstm")
+ModelName = Literal["prophet", "lstm", "calendar", "persistence"]
+MODELS: tuple[ModelName, ...] = ("prophet", "lstm", "calendar", "persistence")
+ANCHOR: ModelName = "persistence"
 
 
 class ForecastError(ValueError):
@@ -38,6 +44,7 @@ class ForecastConfig:
     epochs: int = 20
     lstm_refit: int = 7  # retrain the LSTM every this many origins
     alpha: float = 0.1  # intervals cover 1 - alpha
+    min_gain: float = 0.05  # a learned model must cut the anchor's selection MAPE by this fraction
     seed: int = 42
 
 
@@ -186,6 +193,10 @@ def backtest(
         history = series.iloc[:pos]
         if model == "prophet":
             forecast = prophet_forecast(history, cfg)
+        elif model == ANCHOR:
+            forecast = persistence_forecast(history, cfg)
+        elif model == "calendar":
+            forecast = calendar_forecast(history.iloc[-cfg.fit_window :], future_index(history, cfg))
         else:
             if lstm is None or k % cfg.lstm_refit == 0:
                 lstm = LSTMForecaster(cfg).fit(history)
@@ -198,9 +209,25 @@ def backtest(
     return result
 
 
-def choose_model(results: dict[str, BacktestResult], which: slice = slice(None)) -> str:
-    """The model with the lowest MAPE over the origins ``which``."""
-    return min(results, key=lambda name: results[name].errors(which)["mape"])
+def future_index(history: pd.Series, cfg: ForecastConfig) -> pd.DatetimeIndex:
+    """The ``horizon`` timestamps after the last one of ``history``."""
+    freq = pd.infer_freq(history.index[-10:]) or "h"
+    return pd.date_range(history.index[-1], periods=cfg.horizon + 1, freq=freq)[1:]
+
+
+def persistence_forecast(history: pd.Series, cfg: ForecastConfig) -> np.ndarray:
+    """The last observed value repeated over the horizon (the anchor every learned model must beat)."""
+    return np.full(cfg.horizon, float(history.iloc[-1]), dtype=np.float64)
+
+
+def choose_model(results: dict[str, BacktestResult], which: slice = slice(None), min_gain: float = 0.0) -> str:
+    """The model with the lowest MAPE over the origins ``which``; when the ``persistence`` anchor is among
+    ``results``, any other model must have a MAPE below ``(1 - min_gain)`` times the anchor's."""
+    mape = {name: r.errors(which)["mape"] for name, r in results.items()}
+    best = min(mape, key=lambda name: mape[name])
+    if ANCHOR in mape and best != ANCHOR and mape[best] >= (1 - min_gain) * mape[ANCHOR]:
+        return ANCHOR
+    return best
 
 
 def forecast_with_intervals(
@@ -209,10 +236,13 @@ def forecast_with_intervals(
     """Point forecast plus conformal interval from backtest step quantiles ``step_q``."""
     if model == "prophet":
         yhat = prophet_forecast(history, cfg)
+    elif model == ANCHOR:
+        yhat = persistence_forecast(history, cfg)
+    elif model == "calendar":
+        yhat = calendar_forecast(history.iloc[-cfg.fit_window :], future_index(history, cfg))
     else:
         yhat = (lstm or LSTMForecaster(cfg).fit(history)).predict(history)
-    freq = pd.infer_freq(history.index[-10:]) or "h"
-    index = pd.date_range(history.index[-1], periods=cfg.horizon + 1, freq=freq)[1:]
+    index = future_index(history, cfg)
     width = np.asarray(step_q[: cfg.horizon], dtype=np.float64)
     return pd.DataFrame({"timestamp": index, "yhat": yhat, "lower": yhat - width, "upper": yhat + width})
 

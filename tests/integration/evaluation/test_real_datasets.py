@@ -16,7 +16,9 @@ from mfg.models.evaluate_cli import app
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
 SKAB_F1_FLOOR = 0.80  # the target; measured 0.801 at FAR 6.8 %
-NAB_MAPE_CEILING = 12.0  # measured 11.0 % (LSTM); the target of 5 % is not reached
+# measured 9.58 % (persistence kept: the LSTM's 7.23 % validation MAPE is < 5 % better than persistence's
+# 7.44 %; unguarded, the LSTM would score 11.02 % on the test origins); the target of 5 % is not reached
+NAB_MAPE_CEILING = 10.0
 
 
 def _json_line(output: str) -> dict[str, object]:
@@ -42,6 +44,8 @@ def test_nab_machine_temperature_24h_backtest(datasets_dir: Path) -> None:
     result = CliRunner().invoke(app, ["forecast", "--format", "nab", "--path", str(csv), "--horizon", "24h"])
     assert result.exit_code == 0, result.output
     out = _json_line(result.stdout)
-    assert out["model"] in ("prophet", "lstm") and int(out["origins"]) >= 40  # type: ignore[call-overload]
+    assert out["model"] in ("prophet", "lstm", "calendar", "persistence") and int(out["origins"]) >= 40  # type: ignore[call-overload]
     assert float(out["mape"]) < NAB_MAPE_CEILING  # type: ignore[arg-type]
+    assert float(out["mape"]) <= float(out["unguarded_mape"])  # type: ignore[arg-type]
+    assert 0 < int(out["clear_of_anomaly_test_origins"]) < int(out["origins"])  # type: ignore[call-overload]
     assert float(out["mae"]) > 0  # type: ignore[arg-type]

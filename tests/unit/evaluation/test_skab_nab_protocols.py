@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from mfg.evaluation.nab import NabError, evaluate_nab, load_hourly, parse_horizon
 from mfg.evaluation.skab import SkabConfig, SkabError, evaluate_skab, run_features
 from mfg.models.evaluate_cli import app
-from mfg.models.forecast import ForecastConfig, origins_for
+from mfg.models.forecast import MODELS, ForecastConfig, origins_for
 
 SKAB_COLS = [
     "Accelerometer1RMS",
@@ -98,7 +98,11 @@ def test_nab_backtest_on_a_seasonal_series(tmp_path: Path) -> None:
     assert len(hourly) in (8 * 24, 8 * 24 + 1)  # the first and last hour may be partial
     cfg = ForecastConfig(horizon=24, fit_window=96, lookback=24, epochs=3, hidden=8)
     out = evaluate_nab(path, cfg=cfg)
-    assert out["model"] in ("prophet", "lstm")
+    assert out["model"] in MODELS
+    assert set(out["per_model_test"]) == set(MODELS)
+    assert out["per_model_test"][out["model"]]["mape"] == out["mape"]
+    assert out["per_model_test"]["persistence"]["mape"] == out["persistence_mape"]
+    assert out["clear_of_anomaly_test_origins"] == out["origins"]  # the synthetic file has no anomaly windows
     assert out["origins"] + out["validation_origins"] == len(origins_for(hourly, cfg)) >= 3
     assert 0 < out["mape"] < 10 and out["mae"] > 0
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,8 +17,10 @@ from mfg.models.forecast import (
     choose_model,
     forecast_with_intervals,
     origins_for,
+    persistence_forecast,
     threshold_crossing,
 )
+from mfg.models.forecast_calendar import calendar_cell, calendar_forecast
 
 CFG = ForecastConfig(horizon=24, fit_window=96, lookback=24, epochs=5, hidden=8, lstm_refit=10)
 
@@ -68,6 +72,30 @@ def test_choose_model_picks_the_lower_mape() -> None:
     assert choose_model({"prophet": a, "lstm": b}) == "prophet"
 
 
+def _one(model: str, forecast: float) -> BacktestResult:
+    return BacktestResult(model, [pd.Timestamp("2026-01-01")], [np.array([forecast])], [np.array([100.0])])
+
+
+def test_a_learned_model_must_beat_persistence_by_the_margin() -> None:
+    # persistence MAPE 10 %, LSTM 9.6 %: better, but not by 5 % relative -> the anchor is kept
+    results = {"lstm": _one("lstm", 109.6), "persistence": _one("persistence", 110.0)}
+    assert choose_model(results, min_gain=0.05) == "persistence"
+    assert choose_model(results) == "lstm"  # no margin: the lower MAPE wins
+    results["lstm"] = _one("lstm", 109.0)  # 9 % < 0.95 * 10 %
+    assert choose_model(results, min_gain=0.05) == "lstm"
+
+
+def test_persistence_backtest_repeats_the_last_hour() -> None:
+    s = _series(6, 3)
+    positions = origins_for(s, CFG, every=24)
+    r = backtest(s, "persistence", CFG, positions)
+    for pos, fc in zip(positions, r.forecasts, strict=True):
+        assert np.allclose(fc, s.iloc[pos - 1]) and len(fc) == CFG.horizon
+    q = r.step_quantiles(0.1)
+    fc = forecast_with_intervals(s, "persistence", CFG, q)
+    assert np.allclose(fc["yhat"], s.iloc[-1]) and (fc["upper"] >= fc["yhat"]).all()
+
+
 def test_threshold_crossing_reports_expected_and_possible_times() -> None:
     idx = pd.date_range("2026-01-01", periods=4, freq="h", tz="UTC")
     fc = pd.DataFrame(
@@ -84,3 +112,20 @@ def test_too_short_series_and_unknown_model_are_refused() -> None:
         origins_for(_series(3, 2), CFG)
     with pytest.raises(ForecastError, match="expected one of"):
         backtest(_series(8, 2), "arima", CFG, [100])
+
+
+def test_calendar_profile_follows_shifts_and_weekends() -> None:
+    idx = pd.date_range("2026-01-05", periods=21 * 24, freq="h", tz="UTC")  # starts on a Monday
+    cell = calendar_cell(idx)
+    assert cell[6] == 0 and cell[14] == 1 and cell[22] == 2 and cell[5] == 2  # 06-14, 14-22, 22-06
+    assert calendar_cell(pd.DatetimeIndex([pd.Timestamp("2026-01-11 10:00", tz="UTC")]))[0] == 6  # Sunday, shift 0
+    level = np.array([90.0, 80.0, 60.0, 70.0, 55.0, 25.0, 25.0, 50.0, 25.0])[cell]
+    drift = np.linspace(0, 5, len(idx))  # wear: the level climbs
+    s = pd.Series(level + drift + np.random.default_rng(4).normal(0, 0.3, len(idx)), index=idx)
+    history, actual = s.iloc[:-24], s.iloc[-24:]
+    fc = calendar_forecast(history, actual.index)
+    assert np.mean(np.abs(fc - actual.to_numpy())) < 1.0  # the offset tracks the drift
+    assert np.mean(np.abs(persistence_forecast(history, CFG) - actual.to_numpy())) > 5.0  # misses the shift
+    two_weeks = replace(CFG, fit_window=14 * 24)  # every weekday/weekend cell is in the window
+    r = backtest(s, "calendar", two_weeks, origins_for(s, two_weeks, every=24))
+    assert len(r.origins) == 7 and r.errors()["mape"] < 3.0
