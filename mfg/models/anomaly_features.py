@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from mfg.contracts.tables import SENSOR_FIELDS
+from mfg.models.anomaly_regime import RegimeModel
 
 KEYS = ["equipment_id", "event_time"]
 #: monotone counters: their level only says how long since the last reset, never "unusual"
@@ -30,16 +31,24 @@ class SensorStats:
     fleet_mean: dict[str, float] = field(default_factory=dict)
     fleet_std: dict[str, float] = field(default_factory=dict)
 
+    regime: RegimeModel = field(default_factory=RegimeModel)
+
     @classmethod
     def fit(cls, readings: pd.DataFrame, sensors: tuple[str, ...] = SENSOR_FIELDS) -> SensorStats:
         grouped = readings.groupby("equipment_id")[list(sensors)]
         mean, std = grouped.mean(), grouped.std().fillna(0.0)
-        return cls(
+        stats = cls(
             mean={str(k): {s: float(v) for s, v in row.items()} for k, row in mean.iterrows()},
             std={str(k): {s: float(v) for s, v in row.items()} for k, row in std.iterrows()},
             fleet_mean={s: float(readings[s].mean()) for s in sensors},
             fleet_std={s: float(readings[s].std()) for s in sensors},
         )
+        targets = tuple(s for s in sensors if s not in COUNTERS)
+        stats.regime = RegimeModel(sensors=targets)
+        for equipment_id, group in readings.sort_values(KEYS).groupby("equipment_id", sort=True):
+            z = stats.standardise(str(equipment_id), group, targets).to_numpy()
+            stats.regime.fit_machine(str(equipment_id), group, z, _hours(group))
+        return stats
 
     def standardise(self, equipment_id: str, frame: pd.DataFrame, sensors: tuple[str, ...]) -> pd.DataFrame:
         mean = self.mean.get(equipment_id, self.fleet_mean)
@@ -51,38 +60,59 @@ class SensorStats:
         return out
 
 
+def _hours(group: pd.DataFrame) -> np.ndarray:
+    times = pd.to_datetime(group["event_time"], utc=True)
+    return np.asarray(times.dt.hour + times.dt.minute / 60.0, dtype=float)
+
+
+def _repeats(values: pd.DataFrame, running: np.ndarray) -> pd.DataFrame:
+    """True where a reading equals the one before, leaving out what a stopped machine does anyway:
+    exact zeros (speed, torque) and counters that do not move while it stands."""
+    same = (values.diff() == 0) & (values != 0)
+    for s in COUNTERS:
+        if s in same:
+            same[s] &= running
+    return same
+
+
 def window_features(
     readings: pd.DataFrame,
     stats: SensorStats,
     windows: tuple[int, int] = (10, 60),
     stride: int = 5,
-    baseline: int = 1440,
+    baseline: int = 360,
     sensors: tuple[str, ...] = SENSOR_FIELDS,
 ) -> pd.DataFrame:
     """``equipment_id``, ``event_time`` and fault-oriented window features per kept reading.
 
-    With ``short, long = windows``, per sensor: ``<s>_level`` (rolling mean over ``long`` minus the
-    mean of the ``baseline`` readings before it: drifts, while slow wear-driven trends cancel),
-    ``<s>_dev`` (value minus the rolling mean: spikes), ``<s>_std`` (rolling std over ``short``) and
-    ``<s>_repeat`` (share of unchanged consecutive readings over ``long``: stuck sensors); plus
-    ``missing_share_<w>`` for both windows (dropouts). Counters (``COUNTERS``) keep only ``_repeat``.
+    Each sensor's regime residual ``r`` (:class:`~mfg.models.anomaly_regime.RegimeModel`: the reading
+    minus its expected value given the other sensors, in units of its spread) is summarised with
+    ``short, long = windows``: ``<s>_res`` (mean of ``r`` over ``short``: spikes, stuck values as the
+    regime moves on), ``<s>_level`` (mean of ``r`` over ``long``: drifts), ``<s>_trend`` (``_level``
+    minus the mean of ``r`` over the ``baseline`` readings before it: slow drifts against the
+    machine's recent normal), ``<s>_repeat`` (share of unchanged consecutive readings over ``long``:
+    stuck sensors), plus ``missing_share_<w>`` for both windows (dropouts). Counters (``COUNTERS``)
+    keep only ``_repeat``.
     """
     short, long = windows
+    targets = tuple(s for s in sensors if s not in COUNTERS)
     parts = []
     for equipment_id, group in readings.sort_values(KEYS).groupby("equipment_id", sort=True):
-        raw = stats.standardise(str(equipment_id), group, sensors)
-        missing = raw.isna().mean(axis=1)
-        z = raw.ffill().fillna(0.0)
-        recent = z.rolling(long, min_periods=1).mean()
-        level = recent - z.rolling(baseline, min_periods=1).mean().shift(long).fillna(recent)
-        std = z.rolling(short, min_periods=2).std().bfill().fillna(0.0)
-        repeat = (group[list(sensors)].diff() == 0).astype(float).rolling(long, min_periods=1).mean()
+        z = stats.standardise(str(equipment_id), group, targets).to_numpy()
+        res = stats.regime.residuals(str(equipment_id), group, z, _hours(group))
+        r = pd.DataFrame(res, columns=list(targets), index=group.index).fillna(0.0)
+        missing = group[list(sensors)].isna().mean(axis=1)
+        recent = r.rolling(long, min_periods=1).mean()
+        base = r.rolling(baseline, min_periods=1).mean().shift(long).fillna(recent)
+        fast = r.rolling(short, min_periods=1).mean() - base
+        trend = recent - base
+        repeat = _repeats(group[list(sensors)], stats.regime.running(str(equipment_id), group))
+        repeat = repeat.astype(float).rolling(long, min_periods=1).mean()
         cols: dict[str, pd.Series] = {f"missing_share_{w}": missing.rolling(w, min_periods=1).mean() for w in windows}
         for s in sensors:
             if s not in COUNTERS:
-                cols[f"{s}_level"] = level[s]
-                cols[f"{s}_dev"] = z[s] - recent[s]
-                cols[f"{s}_std"] = std[s]
+                cols[f"{s}_res"] = fast[s]
+                cols[f"{s}_trend"] = trend[s]
             cols[f"{s}_repeat"] = repeat[s]
         feats = pd.DataFrame(cols, index=group.index)
         feats.insert(0, "event_time", group["event_time"])

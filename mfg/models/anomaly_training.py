@@ -3,7 +3,9 @@
 Split by time: the first ``train_share`` of the simulated period trains (normal rows only: the
 ground-truth anomaly windows are left out so the threshold is set on normal data), the rest is the
 holdout. Within the training period the models fit on the earlier rows; the score calibration and the
-threshold come from the last ``CALIBRATION_SHARE`` of it (normal rows the models have not seen).
+threshold (``TARGET_FPR`` = 1.5 % there, so the holdout stays under 5 %) come from the last
+``CALIBRATION_SHARE`` of it (normal rows the models have not seen). Features are regime residuals
+(:mod:`mfg.models.anomaly_regime`); the AE dominates the combined score (weight 0.9, forest 0.1).
 Registered as ``anomaly`` through :mod:`mfg.tracking`; champion gates: holdout FPR <= 0.10, recall >= 0.3.
 """
 
@@ -23,6 +25,9 @@ NAME = "anomaly"
 GATES = {"fpr": ("<=", 0.10), "recall": (">=", 0.3)}
 #: the last share of the training period's normal rows calibrates scores and threshold (out of sample)
 CALIBRATION_SHARE = 0.25
+#: alarm rate aimed at on the calibration block: a margin under the 5 % target, because later data holds
+#: unlabelled but real changes (developing failures) that the calibration block shows less of
+TARGET_FPR = 0.015
 
 
 def split_by_time(readings: pd.DataFrame, train_share: float) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -59,7 +64,9 @@ def run_training(settings: Settings) -> dict[str, Any]:
     from mfg.models.anomaly_pyfunc import AnomalyModel
 
     readings, windows = read_simulation(settings.sim_dir)
-    config = AnomalyConfig(epochs=20, max_train_rows=50_000, combine="max", seed=settings.seed)
+    config = AnomalyConfig(
+        epochs=20, max_train_rows=50_000, combine="mean", if_weight=0.1, target_fpr=TARGET_FPR, seed=settings.seed
+    )
     detector, stats, metrics, f_test = train_on_readings(readings, windows, config)
     card = model_card(
         detector,
@@ -74,7 +81,7 @@ def run_training(settings: Settings) -> dict[str, Any]:
         name=NAME,
         model=AnomalyModel(detector, stats),
         flavor="pyfunc",
-        params={**asdict(config), "windows": "10,60", "stride": 5, "train_share": 0.7},
+        params={**asdict(config), "windows": "10,60", "baseline": 360, "stride": 5, "train_share": 0.7},
         metrics=clean,
         input_example=example,
         pip_requirements_extra=("torch",),

@@ -113,3 +113,32 @@ def test_a_dropout_is_visible_in_the_missing_share() -> None:
     feats = window_features(readings, SensorStats.fit(readings), stride=1)
     assert feats["missing_share_10"].iloc[130] > 0.1
     assert feats["missing_share_10"].iloc[300] == 0.0
+
+
+def test_regime_residuals_ignore_a_load_change_but_flag_one_broken_sensor() -> None:
+    from mfg.models.anomaly_regime import RegimeModel
+
+    rng = np.random.default_rng(3)
+    n = 6000
+    load = np.repeat(rng.choice([0.0, 0.5, 1.0], size=n // 60), 60)  # shifts, idle included
+    run = load > 0
+    speed = np.where(run, 1500 * (0.6 + 0.4 * load), 0.0) + rng.normal(0, 5, n)
+    torque = np.where(run, 40 * (0.5 + 0.5 * load), 0.0) + rng.normal(0, 0.5, n)
+    values = {
+        "rotational_speed": speed,
+        "torque": torque,
+        "power": speed * torque / 1000 + rng.normal(0, 0.3, n),
+        "vibration_rms": 2.5 * (0.3 + 0.7 * load) + rng.normal(0, 0.05, n),
+    }
+    raw = pd.DataFrame(values)
+    z = ((raw - raw.mean()) / raw.std()).to_numpy()
+    hours = (np.arange(n) / 60.0) % 24
+    model = RegimeModel(sensors=tuple(values))
+    model.fit_machine("M-1", raw, z, hours)
+    normal = model.residuals("M-1", raw, z, hours)
+    assert np.abs(normal[run]).mean() < 1.5  # a load change is explained by the other sensors
+    broken = raw.copy()
+    broken.loc[run, "vibration_rms"] += 0.5  # +20 % of nominal on one sensor while running
+    zb = ((broken - raw.mean()) / raw.std()).to_numpy()
+    res = model.residuals("M-1", broken, zb, hours)
+    assert np.abs(res[run, 3]).mean() > 5 * np.abs(normal[run, 3]).mean()
