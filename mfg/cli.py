@@ -68,8 +68,8 @@ def show_config(ctx: typer.Context) -> None:
 @app.command("demo")
 def demo(
     ctx: typer.Context,
-    equipment: int = typer.Option(20, min=1, help="Machines in the simulated fleet."),
-    days: int = typer.Option(30, min=1, help="Simulated days."),
+    equipment: int = typer.Option(40, min=1, help="Machines in the simulated fleet."),
+    days: int = typer.Option(60, min=1, help="Simulated days."),
 ) -> None:
     """Run the whole loop on the embedded defaults and print a summary."""
     from mfg.demo import run_demo
