@@ -10,22 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-AI4I_HEADER = [
-    "UDI",
-    "Product ID",
-    "Type",
-    "Air temperature [K]",
-    "Process temperature [K]",
-    "Rotational speed [rpm]",
-    "Torque [Nm]",
-    "Tool wear [min]",
-    "Machine failure",
-    "TWF",
-    "HDF",
-    "PWF",
-    "OSF",
-    "RNF",
-]
+from mfg.evaluation.ai4i_synth import COLUMNS
+
+AI4I_HEADER = list(COLUMNS)
 
 
 def read_rows(path: Path, sep: str = ",") -> tuple[list[str], list[list[str]]]:
