@@ -362,6 +362,36 @@ def promote(
     return decision
 
 
+def register(
+    settings: Settings,
+    *,
+    name: str,
+    metrics: Mapping[str, float],
+    holdout_metric: str,
+    higher_is_better: bool,
+    gates: Mapping[str, tuple[str, float]],
+    holdout_id: str | None = None,
+    **log_kwargs: Any,
+) -> tuple[Candidate, PromotionDecision]:
+    """:func:`log_candidate` then :func:`promote`, scoring the holdout on ``metrics[holdout_metric]``.
+
+    The usual path of a training job whose gates and champion comparison use the metrics it logs.
+    """
+    candidate = log_candidate(settings, name=name, metrics=metrics, **log_kwargs)
+    decision = promote(
+        settings,
+        name,
+        candidate.version,
+        holdout_metric=holdout_metric,
+        higher_is_better=higher_is_better,
+        gates=gates,
+        holdout_score=metrics[holdout_metric],
+        metrics=metrics,
+        holdout_id=holdout_id,
+    )
+    return candidate, decision
+
+
 def _worse(score: float, champion: float, higher_is_better: bool) -> bool:
     return score < champion if higher_is_better else score > champion
 

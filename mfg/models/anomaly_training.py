@@ -76,7 +76,7 @@ def run_training(settings: Settings) -> dict[str, Any]:
     )
     example = f_test[detector.feature_names].head(5)
     clean = {k: v for k, v in metrics.items() if np.isfinite(v)}
-    candidate = tracking.log_candidate(
+    candidate, decision = tracking.register(
         settings,
         name=NAME,
         model=AnomalyModel(detector, stats),
@@ -86,16 +86,9 @@ def run_training(settings: Settings) -> dict[str, Any]:
         input_example=example,
         pip_requirements_extra=("torch",),
         texts={"model_card.md": card},
-    )
-    decision = tracking.promote(
-        settings,
-        NAME,
-        candidate.version,
         holdout_metric="f1",
         higher_is_better=True,
         gates=GATES,
-        holdout_score=metrics["f1"],
-        metrics=clean,
         holdout_id=f"sim:{settings.sim_dir}:{len(readings)}",
     )
     return {

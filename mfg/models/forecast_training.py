@@ -121,7 +121,7 @@ def run_training(settings: Settings) -> dict[str, Any]:
         f" {1 - cfg.alpha:.0%} from backtest errors per step, widening from +-{step_q[0]:.2f} at 1 h to"
         f" +-{step_q[-1]:.2f} at 24 h.\n\nLimits: simulator data; refits on demand from stored history.\n"
     )
-    candidate = tracking.log_candidate(
+    candidate, decision = tracking.register(
         settings,
         name=NAME,
         model=model,
@@ -132,16 +132,9 @@ def run_training(settings: Settings) -> dict[str, Any]:
         input_example=example,
         pip_requirements_extra=("torch", "prophet"),
         texts={"model_card.md": card},
-    )
-    decision = tracking.promote(
-        settings,
-        NAME,
-        candidate.version,
         holdout_metric="mape",
         higher_is_better=False,
         gates=GATES,
-        holdout_score=metrics["mape"],
-        metrics=metrics,
         holdout_id=f"sim:{settings.sim_dir}:{hours}",
     )
     return {

@@ -54,7 +54,7 @@ def run_training(settings: Settings) -> dict[str, Any]:
     test_labels = [labels[i] for i in test_idx]
     metrics = evaluate(clf, feats[test_idx], test_labels)
     card = model_card(clf, metrics, f"{len(index)} simulator images from {settings.sim_dir}; stratified 70/30 split.")
-    candidate = tracking.log_candidate(
+    candidate, decision = tracking.register(
         settings,
         name=NAME,
         model=clf.head,
@@ -65,16 +65,9 @@ def run_training(settings: Settings) -> dict[str, Any]:
         input_example=feats[test_idx][:2].astype(np.float64),
         pip_requirements_extra=("torch",),
         texts={"model_card.md": card},
-    )
-    decision = tracking.promote(
-        settings,
-        NAME,
-        candidate.version,
         holdout_metric="accuracy",
         higher_is_better=True,
         gates=GATES,
-        holdout_score=metrics["accuracy"],
-        metrics=metrics,
         holdout_id=f"sim:{settings.sim_dir}:{len(index)}",
     )
     return {
